@@ -239,12 +239,12 @@ def dashboard(user, now) -> dict:
         .order_by("-started_at")
     )
     cards = ReviewCard.objects.filter(user=user).aggregate(
-        due=Count("pk", filter=Q(due__lte=now)), total=Count("pk"), next_due=Max("due", filter=Q(due__gt=now))
+        due_now=Count("pk", filter=Q(due__lte=now)), total=Count("pk"), next_due=Max("due", filter=Q(due__gt=now))
     )
     latest = finished_exams(user).first()
     return {
         "in_progress": in_progress,
-        "due_count": cards["due"],
+        "due_count": cards["due_now"],
         "card_count": cards["total"],
         "latest": latest,
         "latest_domains": domain_scores(latest) if latest else [],

@@ -78,8 +78,10 @@ def domain_counts(weights: dict[int, int], total: int) -> dict[int, int]:
 
 
 def blueprint_counts(blueprint: Blueprint) -> dict[Domain, int]:
-    weights = {w.domain: w.weight for w in blueprint.weights.select_related("domain")}
-    return domain_counts(weights, blueprint.question_count)
+    rows = list(blueprint.weights.select_related("domain"))
+    domains = {w.domain.number: w.domain for w in rows}
+    weights = {w.domain.number: w.weight for w in rows}
+    return {domains[n]: count for n, count in sorted(domain_counts(weights, blueprint.question_count).items())}
 
 
 def _seen_question_ids(user):
