@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, Sum
 
-from .models import Attempt, AttemptMode, AttemptStatus, Response, ReviewCard
+from .models import AnswerEvent, Attempt, AttemptMode, AttemptStatus, EventKind, Response, ReviewCard
 
 LETTERS = "ABCDEFGH"
 
@@ -116,11 +116,9 @@ def pacing(attempt: Attempt) -> Pacing:
         report.rows.append({"position": entry.position, "seconds": entry.seconds_spent,
                             "is_correct": entry.is_correct, "changes": max(0, entry.changes - 1)})
         correct_by_entry[entry.pk] = entry.version.correct_choice_id
-    events = (
-        Response.objects.filter(attempt=attempt)
-        .values_list("pk", "events__from_choice_id", "events__to_choice_id")
-        .filter(events__kind="answer", events__from_choice_id__isnull=False)
-    )
+    events = AnswerEvent.objects.filter(
+        entry__attempt=attempt, kind=EventKind.ANSWER, from_choice_id__isnull=False
+    ).values_list("entry_id", "from_choice_id", "to_choice_id")
     for entry_id, from_id, to_id in events:
         right = correct_by_entry[entry_id]
         if from_id == right and to_id != right:
