@@ -178,3 +178,25 @@ def test_practice_with_feedback_and_a_due_review(page, live_server, bank, assert
     card = ReviewCard.objects.get()
     assert card.due > timezone.now()
     assert card.reviews == 2
+
+
+def test_countdown_announces_thresholds_and_comes_back_for_the_last_five_minutes(page, live_server, bank):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    sign_up(page, live_server.url, "timed_candidate")
+    page.get_by_role("button", name="Start Domain 2 sprint").click()
+    page.get_by_role("button", name="Hide timer").click()
+    expect(page.locator("#timer-display")).to_have_text("hidden")
+    expect(page.locator("#timer-announcer")).to_have_text("")  # no announcement every second
+
+    attempt = Attempt.objects.get()
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(seconds=603))
+    page.reload()
+    expect(page.locator("#timer-announcer")).to_have_text("10 minutes left.", timeout=8_000)
+    expect(page.locator("#timer-display")).to_have_text("hidden")  # still hidden at 10 minutes
+
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(seconds=250))
+    page.reload()
+    expect(page.locator("#timer-display")).to_have_text(re.compile(r"^4:\d\d$"))  # back by itself
+    expect(page.get_by_role("button", name=re.compile("timer"))).to_be_hidden()
