@@ -4,6 +4,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
+from django.apps import apps
+
+from practice.shipped import install_blueprints
 from questions.bank import load_bank
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -31,7 +34,9 @@ def page(browser):
 
 @pytest.fixture
 def bank(transactional_db):
+    """The shipped bank and blueprints (a transactional test starts from an empty database)."""
     load_bank()
+    install_blueprints(apps)
 
 
 @pytest.fixture(scope="session")

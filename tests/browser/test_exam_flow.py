@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from practice.models import Attempt, AttemptStatus
 from tests.browser.conftest import sign_up
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def seconds_shown(page) -> int:
