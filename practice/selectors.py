@@ -217,13 +217,39 @@ def readiness(user, recent: int = 3) -> Readiness | None:
                      round(100 * min(1, centre + half)), exams[0]["target_percent"] or 70)
 
 
-def progress_series(history_rows: list[dict]) -> dict:
-    """Overall and per-domain percentages of exams over time, oldest first, for the chart."""
+CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 640, 220, 30
+DOMAIN_COLOURS = ["#6e40c9", "#0b5cad", "#1a7f37", "#b35900", "#bf3989", "#0a7d8c", "#57606a"]
+
+
+def _polyline(values: list[int | None]) -> str:
+    """SVG points for percentages over evenly spaced exams (gaps where a domain was absent)."""
+    step = (CHART_WIDTH - 2 * CHART_PAD) / max(1, len(values) - 1)
+    return " ".join(
+        f"{CHART_PAD + i * step:.1f},{CHART_PAD + (100 - v) * (CHART_HEIGHT - 2 * CHART_PAD) / 100:.1f}"
+        for i, v in enumerate(values) if v is not None
+    )
+
+
+def progress_series(history_rows: list[dict], target: int = 70) -> dict:
+    """Overall and per-domain percentages of mock exams, oldest first, with SVG lines for the chart."""
     exams = [h for h in reversed(history_rows) if h["attempt"].mode == AttemptMode.EXAM]
+    overall = [h["attempt"].percent for h in exams]
+    domains = {d: [h["domains"].get(d, {}).get("percent") for h in exams] for d in range(1, 8)}
+    target_y = CHART_PAD + (100 - target) * (CHART_HEIGHT - 2 * CHART_PAD) / 100
     return {
-        "labels": [h["attempt"].submitted_at for h in exams],
-        "overall": [h["attempt"].percent for h in exams],
-        "domains": {d: [h["domains"].get(d, {}).get("percent") for h in exams] for d in range(1, 8)},
+        "overall": overall,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "overall_points": _polyline(overall),
+        "overall_dots": [point.split(",") for point in _polyline(overall).split()],
+        "domain_lines": [
+            {"number": d, "colour": DOMAIN_COLOURS[d - 1], "points": _polyline(values)}
+            for d, values in domains.items() if any(v is not None for v in values)
+        ],
+        "target": target,
+        "target_y": round(target_y, 1),
+        "gridlines": [{"label": p, "y": round(CHART_PAD + (100 - p) * (CHART_HEIGHT - 2 * CHART_PAD) / 100, 1)}
+                      for p in (0, 50, 100)],
     }
 
 

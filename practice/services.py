@@ -274,7 +274,7 @@ def _visit_seconds(attempt: Attempt, now: datetime) -> int:
     elapsed = max(timedelta(0), end - attempt.position_entered_at)
     if attempt.deadline is None:
         elapsed = min(elapsed, MAX_UNTIMED_VISIT)
-    return int(elapsed.total_seconds())
+    return round(elapsed.total_seconds())
 
 
 def enter_position(*, attempt: Attempt, position: int, now: datetime | None = None) -> None:

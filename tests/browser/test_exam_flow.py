@@ -30,16 +30,19 @@ def test_full_mock_exam_in_the_browser(page, live_server, bank, assert_accessibl
     # Answer question 1 with the keyboard only, and see it saved (never judged).
     first_option = page.locator("#answer-form input[type=radio]").first
     first_option.focus()
-    page.keyboard.press("Space")
+    with page.expect_response("**/answer/"):
+        page.keyboard.press("Space")
     expect(page.locator("#save-status")).to_contain_text("Answer saved")
     expect(page.locator("#save-status")).not_to_contain_text(re.compile("correct", re.I))
     expect(page.locator("#navigator a").first).to_have_class(re.compile("answered"))
 
     # Change the answer with the arrow key, then flag the question.
-    page.keyboard.press("ArrowDown")
+    with page.expect_response("**/answer/"):
+        page.keyboard.press("ArrowDown")
     expect(page.locator("#save-status")).to_contain_text("Answer saved")
     second_value = page.locator("#answer-form input[type=radio]").nth(1).get_attribute("value")
-    page.get_by_role("button", name="Flag for review").click()
+    with page.expect_response("**/flag/"):
+        page.get_by_role("button", name="Flag for review").click()
     expect(page.locator("#save-status")).to_contain_text("Flagged for review")
     expect(page.get_by_role("button", name=re.compile("remove flag"))).to_be_visible()
 
@@ -50,7 +53,8 @@ def test_full_mock_exam_in_the_browser(page, live_server, bank, assert_accessibl
     # Next question, answer it.
     page.get_by_role("link", name="Next →").click()
     expect(page.get_by_role("heading", name="Question 2 of 60")).to_be_visible()
-    page.locator("#answer-form label").nth(2).click()
+    with page.expect_response("**/answer/"):
+        page.locator("#answer-form label").nth(2).click()
     expect(page.locator("#save-status")).to_contain_text("Answer saved")
 
     # A reload gives nothing back: answers, flag and clock are the server's.

@@ -189,3 +189,19 @@ def test_result_review_and_history_query_counts_do_not_grow(client, user, mock_b
         assert client.get(reverse("practice:review", args=[attempt.pk]), {"show": "all"}).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("practice:history")).status_code == 200
+
+
+def test_progress_chart_plots_each_mock_exam(client, user, mock_blueprint):
+    from practice.models import Attempt
+    for i, correct in enumerate([30, 45]):
+        Attempt.objects.create(user=user, mode="exam", blueprint=mock_blueprint, title="CPOA mock exam",
+                               status=AttemptStatus.SUBMITTED, started_at=T0 + timedelta(days=i),
+                               deadline=T0 + timedelta(days=i, minutes=90), submitted_at=T0 + timedelta(days=i, hours=1),
+                               question_count=60, correct_count=correct, target_percent=70)
+    series = selectors.progress_series(selectors.history(user))
+    assert series["overall"] == [50, 75]
+    # 50% sits halfway down the plot area, 75% a quarter of the way down.
+    assert series["overall_points"] == "30.0,110.0 610.0,70.0"
+    client.force_login(user)
+    html = client.get(reverse("practice:history")).content.decode()
+    assert "over 2 mock exams: 50%, 75%" in html
