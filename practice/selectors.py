@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q
 
 from .models import AnswerEvent, Attempt, AttemptMode, AttemptStatus, EventKind, Response, ReviewCard
 
@@ -33,7 +33,7 @@ def reviewed_choices(entry: Response) -> list[dict]:
     """The options with the key and every rationale, for feedback and review after answering."""
     correct_id = entry.version.correct_choice_id
     return [
-        {**c, "letter": LETTERS[i], "rationale": c["rationale"], "is_correct": c["id"] == correct_id,
+        {**c, "letter": LETTERS[i], "is_correct": c["id"] == correct_id,
          "selected": c["id"] == entry.selected_choice_id}
         for i, c in enumerate(entry.version.choices_in(entry.choice_order))
     ]
@@ -287,7 +287,3 @@ def weakest_concept(user, attempt: Attempt | None = None) -> int | None:
     )
     ranked = sorted(rows, key=lambda r: (r["correct"] / r["total"], -r["total"]))
     return ranked[0]["version__concepts__pk"] if ranked else None
-
-
-def time_spent_total(attempt: Attempt) -> int:
-    return attempt.entries.aggregate(s=Sum("seconds_spent"))["s"] or 0

@@ -84,10 +84,6 @@ def blueprint_counts(blueprint: Blueprint) -> dict[Domain, int]:
     return {domains[n]: count for n, count in sorted(domain_counts(weights, blueprint.question_count).items())}
 
 
-def _seen_question_ids(user):
-    return Response.objects.filter(attempt__user=user).values("version__question_id")
-
-
 def _pool(user, questions) -> list[tuple[int, int, int, bool]]:
     """(question id, domain id, current version id, seen) for eligible questions, in one query."""
     seen = Response.objects.filter(attempt__user=user, version__question_id=OuterRef("pk"))

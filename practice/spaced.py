@@ -88,7 +88,3 @@ def review_card(*, card: ReviewCard, correct: bool, now: datetime, rating: Ratin
     ReviewLog.objects.create(card=card, rating=rating, was_correct=correct, reviewed_at=now,
                              due_after=card.due, entry_id=entry_id)
     return card
-
-
-def due_cards(user, now: datetime):
-    return ReviewCard.objects.filter(user=user, due__lte=now)

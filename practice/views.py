@@ -232,11 +232,15 @@ def overview(request, attempt_id):
     attempt = _owned_attempt(request, attempt_id)
     if attempt.is_finished:
         return redirect("practice:result", attempt.pk)
+    return _render_overview(request, attempt, SubmitForm())
+
+
+def _render_overview(request, attempt: Attempt, form: SubmitForm, status: int = 200):
     nav = selectors.navigator(attempt)
     return render(request, "practice/overview.html", {
         "attempt": attempt, "nav": nav, "counts": selectors.summary_counts(nav), "total": len(nav),
-        "form": SubmitForm(), "seconds_left": attempt.seconds_left(timezone.now()),
-    })
+        "form": form, "seconds_left": attempt.seconds_left(timezone.now()),
+    }, status=status)
 
 
 @require_POST
@@ -248,11 +252,7 @@ def submit(request, attempt_id):
         return _go(request, reverse("practice:result", args=[attempt.pk]))
     form = SubmitForm(request.POST)
     if not form.is_valid():
-        nav = selectors.navigator(attempt)
-        return render(request, "practice/overview.html", {
-            "attempt": attempt, "nav": nav, "counts": selectors.summary_counts(nav), "total": len(nav),
-            "form": form, "seconds_left": attempt.seconds_left(timezone.now()),
-        }, status=400)
+        return _render_overview(request, attempt, form, status=400)
     services.submit_attempt(attempt=attempt)
     return _go(request, reverse("practice:result", args=[attempt.pk]))
 
@@ -260,7 +260,7 @@ def submit(request, attempt_id):
 # --- After the attempt ----------------------------------------------------------------------
 
 
-def _finished_attempt(request, attempt_id) -> Attempt:
+def _finished_attempt(request, attempt_id) -> Attempt | None:
     attempt = _owned_attempt(request, attempt_id)
     if not attempt.is_finished:
         return None

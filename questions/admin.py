@@ -32,7 +32,6 @@ class ChoiceInline(admin.TabularInline):
     extra = 4
     max_num = 6
     fields = ["order", "text", "is_correct", "rationale"]
-    formfield_overrides = {}
 
     def get_extra(self, request, obj=None, **kwargs):
         return 0 if obj and obj.choices.exists() else 4

@@ -2,9 +2,8 @@ import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
-
 from django.apps import apps
+from playwright.sync_api import sync_playwright
 
 from practice.shipped import install_blueprints
 from questions.bank import load_bank

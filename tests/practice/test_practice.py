@@ -95,7 +95,7 @@ def test_a_miss_in_an_exam_creates_a_review_card(user, small_blueprint):
 def test_a_miss_in_practice_creates_a_card_and_a_second_miss_is_a_lapse(user):
     QuestionFactory(domain=DomainFactory(number=2))
     d2 = DomainFactory(number=2)
-    for attempt_no in range(2):
+    for _attempt_no in range(2):
         attempt = services.start_practice(user=user, domains=[d2], concepts=[], count=1, source="all", now=T0)
         services.record_answer(attempt=attempt, position=1, choice_id=wrong_choice(entries(attempt)[0]), now=T0)
     card = ReviewCard.objects.get(user=user)

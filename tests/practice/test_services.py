@@ -3,7 +3,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.utils import timezone
 
 from practice import services
 from practice.models import AnswerEvent, Attempt, AttemptStatus, CandidateProfile, Response, TimeAllowance

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
 from practice import services
 from practice.models import Attempt, AttemptStatus
