@@ -139,6 +139,25 @@ def time_used_seconds(attempt: Attempt) -> int:
     return max(0, int((end - attempt.started_at).total_seconds()))
 
 
+def result_report(attempt: Attempt) -> dict:
+    """Everything the results page shows for a finished attempt."""
+    concepts = concept_scores(attempt)
+    nav = navigator(attempt)
+    allowed = (attempt.deadline - attempt.started_at).total_seconds() if attempt.deadline else 0
+    return {
+        "attempt": attempt,
+        "domains": domain_scores(attempt),
+        "concepts": concepts,
+        "weakest": [c for c in concepts if c["percent"] < 100][:5],
+        "unanswered": sum(1 for n in nav if not n["answered"]),
+        "flagged": sum(1 for n in nav if n["flagged"]),
+        "time_used": time_used_seconds(attempt),
+        "time_allowed": int(allowed),
+        "pacing": pacing(attempt),
+        "passed_target": attempt.target_percent is not None and (attempt.percent or 0) >= attempt.target_percent,
+    }
+
+
 # --- Review -------------------------------------------------------------------------------
 
 REVIEW_FILTERS = {"missed": "Missed (wrong or unanswered)", "flagged": "Flagged", "all": "All questions"}

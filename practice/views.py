@@ -52,7 +52,6 @@ def _closed(request, attempt: Attempt):
         response = HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
         response["HX-Redirect"] = url
         return response
-    messages.error(request, message)
     return render(request, "practice/error.html", {"message": message, "next_url": url}, status=409)
 
 
@@ -273,21 +272,7 @@ def result(request, attempt_id):
     if attempt is None:
         messages.info(request, "Results appear once the attempt is submitted.")
         return redirect("practice:attempt", attempt_id)
-    domains = selectors.domain_scores(attempt)
-    concepts = selectors.concept_scores(attempt)
-    nav = selectors.navigator(attempt)
-    return render(request, "practice/result.html", {
-        "attempt": attempt,
-        "domains": domains,
-        "concepts": concepts,
-        "weakest": [c for c in concepts if c["percent"] < 100][:5],
-        "unanswered": sum(1 for n in nav if not n["answered"]),
-        "flagged": sum(1 for n in nav if n["flagged"]),
-        "time_used": selectors.time_used_seconds(attempt),
-        "time_allowed": int((attempt.deadline - attempt.started_at).total_seconds()) if attempt.deadline else 0,
-        "pacing": selectors.pacing(attempt),
-        "passed_target": attempt.target_percent is not None and (attempt.percent or 0) >= attempt.target_percent,
-    })
+    return render(request, "practice/result.html", selectors.result_report(attempt))
 
 
 @login_required
