@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 
 from .models import AnswerEvent, Attempt, AttemptMode, AttemptStatus, EventKind, Response, ReviewCard
 
@@ -240,35 +240,40 @@ CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 640, 220, 30
 DOMAIN_COLOURS = ["#6e40c9", "#0b5cad", "#1a7f37", "#b35900", "#bf3989", "#0a7d8c", "#57606a"]
 
 
-def _polyline(values: list[int | None]) -> str:
-    """SVG points for percentages over evenly spaced exams (gaps where a domain was absent)."""
+def _y(percent: float) -> float:
+    """Vertical SVG coordinate of a percentage in the chart's plot area."""
+    return round(CHART_PAD + (100 - percent) * (CHART_HEIGHT - 2 * CHART_PAD) / 100, 1)
+
+
+def _points(values: list[int | None]) -> list[tuple[float, float]]:
+    """Chart coordinates for percentages over evenly spaced exams (gaps where a domain was absent)."""
     step = (CHART_WIDTH - 2 * CHART_PAD) / max(1, len(values) - 1)
-    return " ".join(
-        f"{CHART_PAD + i * step:.1f},{CHART_PAD + (100 - v) * (CHART_HEIGHT - 2 * CHART_PAD) / 100:.1f}"
-        for i, v in enumerate(values) if v is not None
-    )
+    return [(round(CHART_PAD + i * step, 1), _y(v)) for i, v in enumerate(values) if v is not None]
+
+
+def _polyline(points: list[tuple[float, float]]) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
 def progress_series(history_rows: list[dict], target: int = 70) -> dict:
     """Overall and per-domain percentages of mock exams, oldest first, with SVG lines for the chart."""
     exams = [h for h in reversed(history_rows) if h["attempt"].mode == AttemptMode.EXAM]
     overall = [h["attempt"].percent for h in exams]
+    overall_points = _points(overall)
     domains = {d: [h["domains"].get(d, {}).get("percent") for h in exams] for d in range(1, 8)}
-    target_y = CHART_PAD + (100 - target) * (CHART_HEIGHT - 2 * CHART_PAD) / 100
     return {
         "overall": overall,
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
-        "overall_points": _polyline(overall),
-        "overall_dots": [point.split(",") for point in _polyline(overall).split()],
+        "overall_points": _polyline(overall_points),
+        "overall_dots": overall_points,
         "domain_lines": [
-            {"number": d, "colour": DOMAIN_COLOURS[d - 1], "points": _polyline(values)}
+            {"number": d, "colour": DOMAIN_COLOURS[d - 1], "points": _polyline(_points(values))}
             for d, values in domains.items() if any(v is not None for v in values)
         ],
         "target": target,
-        "target_y": round(target_y, 1),
-        "gridlines": [{"label": p, "y": round(CHART_PAD + (100 - p) * (CHART_HEIGHT - 2 * CHART_PAD) / 100, 1)}
-                      for p in (0, 50, 100)],
+        "target_y": _y(target),
+        "gridlines": [{"label": p, "y": _y(p)} for p in (0, 50, 100)],
     }
 
 
@@ -282,7 +287,7 @@ def dashboard(user, now) -> dict:
         .order_by("-started_at")
     )
     cards = ReviewCard.objects.filter(user=user).aggregate(
-        due_now=Count("pk", filter=Q(due__lte=now)), total=Count("pk"), next_due=Max("due", filter=Q(due__gt=now))
+        due_now=Count("pk", filter=Q(due__lte=now)), total=Count("pk")
     )
     latest = finished_exams(user).first()
     return {

@@ -289,17 +289,18 @@ def enter_position(*, attempt: Attempt, position: int, now: datetime | None = No
 # --- Answering ---------------------------------------------------------------------------
 
 
-def _locked_open_attempt(attempt: Attempt, now: datetime) -> Attempt:
+def _lock_open_entry(attempt: Attempt, position: int, now: datetime,
+                     choice_id: int | None = None) -> tuple[Attempt, Response]:
+    """Lock the open attempt; return it with the entry at `position`, checking `choice_id` if given."""
     # Lock the attempt so a late answer cannot slip past submit_attempt() (PostgreSQL);
     # SQLite's IMMEDIATE transactions serialise writers the same way.
     locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
     if not locked.is_open(now):
         raise AttemptClosed(locked)
-    return locked
-
-
-def _entry(attempt: Attempt, position: int) -> Response:
-    return attempt.entries.select_related("version").get(position=position)
+    entry = locked.entries.select_related("version").get(position=position)
+    if choice_id is not None and choice_id not in entry.choice_order:
+        raise InvalidChoice(choice_id)
+    return locked, entry
 
 
 def record_answer(*, attempt: Attempt, position: int, choice_id: int, now: datetime | None = None) -> Response:
@@ -307,10 +308,7 @@ def record_answer(*, attempt: Attempt, position: int, choice_id: int, now: datet
     now = now or timezone.now()
     finalise_if_overdue(attempt, now=now)
     with transaction.atomic():
-        attempt = _locked_open_attempt(attempt, now)
-        entry = _entry(attempt, position)
-        if choice_id not in entry.choice_order:
-            raise InvalidChoice(choice_id)
+        attempt, entry = _lock_open_entry(attempt, position, now, choice_id)
         instant_feedback = attempt.mode != AttemptMode.EXAM
         if instant_feedback and entry.is_answered:
             raise AlreadyAnswered(entry)
@@ -345,8 +343,7 @@ def set_flag(*, attempt: Attempt, position: int, flagged: bool, now: datetime | 
     now = now or timezone.now()
     finalise_if_overdue(attempt, now=now)
     with transaction.atomic():
-        attempt = _locked_open_attempt(attempt, now)
-        entry = _entry(attempt, position)
+        _, entry = _lock_open_entry(attempt, position, now)
         if entry.flagged != flagged:
             entry.flagged = flagged
             entry.save(update_fields=["flagged"])
@@ -362,10 +359,7 @@ def set_struck(*, attempt: Attempt, position: int, choice_id: int, struck: bool,
     now = now or timezone.now()
     finalise_if_overdue(attempt, now=now)
     with transaction.atomic():
-        attempt = _locked_open_attempt(attempt, now)
-        entry = _entry(attempt, position)
-        if choice_id not in entry.choice_order:
-            raise InvalidChoice(choice_id)
+        _, entry = _lock_open_entry(attempt, position, now, choice_id)
         ids = set(entry.struck_choice_ids) - {choice_id} | ({choice_id} if struck else set())
         entry.struck_choice_ids = [i for i in entry.choice_order if i in ids]
         entry.save(update_fields=["struck_choice_ids"])

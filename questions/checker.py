@@ -100,8 +100,8 @@ def check_question(item: dict) -> tuple[list[str], list[str]]:
     for number, choice in enumerate(choices, start=1):
         if not choice["rationale"].strip():
             problems.append(f"option {number} has no rationale")
-        if BANNED.search(choice["text"]):
-            problems.append(f"option {number} uses a banned phrase: {BANNED.search(choice['text']).group(0)!r}")
+        if banned := BANNED.search(choice["text"]):
+            problems.append(f"option {number} uses a banned phrase: {banned.group(0)!r}")
     for a, b in combinations(range(len(choices)), 2):
         na, nb = _normal(choices[a]["text"]), _normal(choices[b]["text"])
         if na and nb and (na in nb or nb in na):
