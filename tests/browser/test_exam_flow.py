@@ -23,6 +23,7 @@ def test_full_mock_exam_in_the_browser(page, live_server, bank, assert_accessibl
     sign_up(page, live_server.url)
     assert_accessible(page, "dashboard")
     page.get_by_role("button", name="Start CPOA mock exam").click()
+    page.wait_for_url("**/q/1/")  # waits for "load", so htmx handles the first click
     expect(page.get_by_role("heading", name="Question 1 of 60")).to_be_visible()
     assert 85 * 60 < seconds_shown(page) <= 90 * 60
     assert_accessible(page, "exam question")
@@ -109,6 +110,7 @@ def test_full_mock_exam_in_the_browser(page, live_server, bank, assert_accessibl
 def test_a_save_that_fails_is_retried_until_it_succeeds(page, live_server, bank):
     sign_up(page, live_server.url, "flaky_network")
     page.get_by_role("button", name="Start Domain 2 sprint").click()
+    page.wait_for_url("**/q/1/")  # waits for "load", so htmx handles the first click
     failures = {"left": 2}
 
     def flaky(route):
@@ -129,6 +131,7 @@ def test_a_save_that_fails_is_retried_until_it_succeeds(page, live_server, bank)
 def test_time_up_submits_the_exam(page, live_server, bank):
     sign_up(page, live_server.url, "slow_candidate")
     page.get_by_role("button", name="Start Domain 2 sprint").click()
+    page.wait_for_url("**/q/1/")  # waits for "load", so htmx handles the first click
     attempt = Attempt.objects.get()
     # Move the deadline to two seconds from now: the page counts down and submits itself.
     from datetime import timedelta
@@ -148,6 +151,7 @@ def test_practice_with_feedback_and_a_due_review(page, live_server, bank, assert
     page.get_by_label("Number of questions").fill("2")
     assert_accessible(page, "practice form")
     page.get_by_role("button", name="Start practising").click()
+    page.wait_for_url("**/q/1/")  # waits for "load", so htmx handles the first click
     expect(page.get_by_role("heading", name="Question 1 of 2")).to_be_visible()
 
     # Pick a wrong option on purpose: the attempt knows the key, the page does not.
@@ -190,6 +194,7 @@ def test_countdown_announces_thresholds_and_comes_back_for_the_last_five_minutes
     from django.utils import timezone
     sign_up(page, live_server.url, "timed_candidate")
     page.get_by_role("button", name="Start Domain 2 sprint").click()
+    page.wait_for_url("**/q/1/")  # waits for "load", so htmx handles the first click
     page.get_by_role("button", name="Hide timer").click()
     expect(page.locator("#timer-display")).to_have_text("hidden")
     expect(page.locator("#timer-announcer")).to_have_text("")  # no announcement every second
