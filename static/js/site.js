@@ -98,8 +98,19 @@
     });
   }
 
+  // A choice clicked before the scripts were ready was never sent: send it now.
+  function saveEarlyChoices() {
+    document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+      var early = Array.prototype.some.call(form.querySelectorAll("input[type=radio]"), function (radio) {
+        return radio.checked && !radio.defaultChecked;
+      });
+      if (early && window.htmx) htmx.trigger(form, "retry");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     startTimer();
     setUpAutosave();
+    saveEarlyChoices();
   });
 })();
