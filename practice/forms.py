@@ -17,22 +17,13 @@ class SignUpForm(UserCreationForm):
 
 
 class ChoiceForm(forms.Form):
-    """One option of the question at a position; its validity is checked against that question."""
+    """One option id; the service checks, under the attempt's lock, that it belongs to the question."""
 
     choice = forms.IntegerField(
-        min_value=1, error_messages={"required": "Choose one of the options before saving.",
-                                     "invalid": "That option is not valid."}
+        min_value=1, max_value=2**63 - 1,
+        error_messages={"required": "Choose one of the options before saving.", "invalid": "That option is not valid.",
+                        "min_value": "That option is not valid.", "max_value": "That option is not valid."},
     )
-
-    def __init__(self, *args, choice_ids: list[int], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.choice_ids = choice_ids
-
-    def clean_choice(self):
-        choice = self.cleaned_data["choice"]
-        if choice not in self.choice_ids:
-            raise forms.ValidationError("That option does not belong to this question.")
-        return choice
 
 
 class FlagForm(forms.Form):

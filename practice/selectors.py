@@ -4,19 +4,42 @@ import math
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from .models import AnswerEvent, Attempt, AttemptMode, AttemptStatus, EventKind, Response, ReviewCard
 
 LETTERS = "ABCDEFGH"
 
 
+def question_url_prefix(attempt: Attempt) -> str:
+    """The question pages' URL without the position: reversed once, not once per navigator cell."""
+    return reverse("practice:question", args=[attempt.pk, 1]).removesuffix("1/")
+
+
+def _nav_cell(prefix: str, position: int, selected, flagged: bool, is_correct) -> dict:
+    return {"position": position, "answered": selected is not None, "flagged": flagged,
+            "is_correct": is_correct, "url": f"{prefix}{position}/"}
+
+
 def navigator(attempt: Attempt) -> list[dict]:
     """Every position's state for the navigator, in one query."""
+    prefix = question_url_prefix(attempt)
     rows = attempt.entries.values_list("position", "selected_choice_id", "flagged", "is_correct")
-    return [
-        {"position": p, "answered": s is not None, "flagged": f, "is_correct": c}
-        for p, s, f, c in rows
-    ]
+    return [_nav_cell(prefix, *row) for row in rows]
+
+
+def nav_cell(attempt: Attempt, entry: Response) -> dict:
+    """One position's navigator cell, from an entry already in hand (no query)."""
+    return _nav_cell(question_url_prefix(attempt), entry.position, entry.selected_choice_id, entry.flagged,
+                     entry.is_correct)
+
+
+def progress_counts(attempt: Attempt) -> dict:
+    """How many positions are answered and flagged, in one aggregate query."""
+    return attempt.entries.aggregate(
+        answered=Count("pk", filter=Q(selected_choice_id__isnull=False)),
+        flagged=Count("pk", filter=Q(flagged=True)),
+    )
 
 
 def exam_choices(entry: Response) -> list[dict]:

@@ -1,5 +1,6 @@
 """Exam and practice rules: assembly, the server's clock, answers, submission and scoring."""
 
+import functools
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -84,14 +85,14 @@ def blueprint_counts(blueprint: Blueprint) -> dict[Domain, int]:
     return {domains[n]: count for n, count in sorted(domain_counts(weights, blueprint.question_count).items())}
 
 
-def _pool(user, questions) -> list[tuple[int, int, int, bool]]:
-    """(question id, domain id, current version id, seen) for eligible questions, in one query."""
+def _pool(user, questions) -> list[tuple[int, int, int, bool, str]]:
+    """(question id, domain id, current version id, seen, pattern) for eligible questions, in one query."""
     seen = Response.objects.filter(attempt__user=user, version__question_id=OuterRef("pk"))
     return list(
         questions.published()
         .filter(current_version__isnull=False)
         .annotate(seen=Exists(seen))
-        .values_list("pk", "domain_id", "current_version_id", "seen")
+        .values_list("pk", "domain_id", "current_version_id", "seen", "pattern")
     )
 
 
@@ -101,6 +102,44 @@ def _unseen_first(rows: list, rng: random.Random) -> list:
     rng.shuffle(unseen)
     rng.shuffle(seen)
     return unseen + seen
+
+
+def _pick_to_blueprint(pool: list, counts: dict[Domain, int], rng: random.Random) -> tuple[list[int], list]:
+    """Version ids filling each domain's count, unseen before seen, and no archetype (pattern) twice
+    while the pool allows it: a bipartite matching of the blueprint's slots to patterns (Kuhn's
+    augmenting paths), each slot trying its domain's patterns in unseen-first random order."""
+    options, shortages = [], []
+    for domain, needed in counts.items():
+        rows = _unseen_first([r for r in pool if r[1] == domain.pk], rng)
+        if len(rows) < needed:
+            shortages.append(Shortage(str(domain), len(rows), needed))
+        by_pattern: dict = {}
+        for row in rows:  # an item without a pattern is an archetype of its own
+            by_pattern.setdefault(row[4] or ("question", row[0]), []).append(row)
+        options.append(by_pattern)
+    if shortages:
+        return [], shortages
+    slots = [index for index, needed in enumerate(counts.values()) for _ in range(needed)]
+    owner: dict = {}  # pattern -> slot
+
+    def claim(slot: int, visited: set) -> bool:
+        for pattern in options[slots[slot]]:
+            if pattern not in visited:
+                visited.add(pattern)
+                if pattern not in owner or claim(owner[pattern], visited):
+                    owner[pattern] = slot
+                    return True
+        return False
+
+    for slot in range(len(slots)):
+        claim(slot, set())
+    picked = []
+    for index, needed in enumerate(counts.values()):
+        chosen = [options[index][pattern][0] for pattern, slot in owner.items() if slots[slot] == index]
+        rest = [row for rows in options[index].values() for row in rows if row not in chosen]
+        chosen += sorted(rest, key=lambda row: row[3])[:needed - len(chosen)]  # repeats, unseen first
+        picked += [row[2] for row in chosen]
+    return picked, shortages
 
 
 def _create_attempt(*, user, version_ids: list[int], rng: random.Random, **fields) -> Attempt:
@@ -143,12 +182,7 @@ def start_exam(*, user, blueprint: Blueprint, now: datetime | None = None,
             return existing, False
     counts = blueprint_counts(blueprint)
     pool = _pool(user, Question.objects.filter(domain__in=[d.pk for d in counts]))
-    picked, shortages = [], []
-    for domain, needed in counts.items():
-        rows = _unseen_first([r for r in pool if r[1] == domain.pk], rng)
-        if len(rows) < needed:
-            shortages.append(Shortage(str(domain), len(rows), needed))
-        picked += [r[2] for r in rows[:needed]]
+    picked, shortages = _pick_to_blueprint(pool, counts, rng)
     if shortages:
         raise CannotAssemble(
             "The question bank cannot fill this exam yet. " + "; ".join(map(str, shortages)) + ".", shortages
@@ -289,41 +323,62 @@ def enter_position(*, attempt: Attempt, position: int, now: datetime | None = No
 # --- Answering ---------------------------------------------------------------------------
 
 
-def _lock_open_entry(attempt: Attempt, position: int, now: datetime,
+def _lock_open_entry(attempt: Attempt | int, position: int, now: datetime, *, user=None,
                      choice_id: int | None = None) -> tuple[Attempt, Response]:
-    """Lock the open attempt; return it with the entry at `position`, checking `choice_id` if given."""
+    """Lock the open attempt; return it with the entry at `position`, checking `choice_id` if given.
+
+    The attempt and the entry are each read once, under the lock. `attempt` may be an id; with
+    `user`, another candidate's attempt is Attempt.DoesNotExist. A missing position is Response.DoesNotExist.
+    """
     # Lock the attempt so a late answer cannot slip past submit_attempt() (PostgreSQL);
     # SQLite's IMMEDIATE transactions serialise writers the same way.
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    owned = {"user": user} if user is not None else {}
+    locked = Attempt.objects.select_for_update().get(pk=getattr(attempt, "pk", attempt), **owned)
     if not locked.is_open(now):
         raise AttemptClosed(locked)
-    entry = locked.entries.select_related("version").get(position=position)
+    entry = Response.objects.select_related("version").get(attempt=locked, position=position)
+    entry.attempt = locked
     if choice_id is not None and choice_id not in entry.choice_order:
         raise InvalidChoice(choice_id)
     return locked, entry
 
 
-def record_answer(*, attempt: Attempt, position: int, choice_id: int, now: datetime | None = None) -> Response:
+def _finalise_when_closed(write):
+    """Run a locked write; if the attempt turned out closed, score it if overdue, then re-raise."""
+
+    @functools.wraps(write)
+    def wrapper(*, now: datetime | None = None, **kwargs):
+        now = now or timezone.now()
+        try:
+            with transaction.atomic():
+                return write(now=now, **kwargs)
+        except AttemptClosed as closed:
+            finalise_if_overdue(closed.args[0], now=now)
+            raise
+
+    return wrapper
+
+
+@_finalise_when_closed
+def record_answer(*, attempt: Attempt | int, position: int, choice_id: int, now: datetime,
+                  user=None) -> Response:
     """Save the chosen option and log the change; in practice modes, mark it and reschedule."""
-    now = now or timezone.now()
-    finalise_if_overdue(attempt, now=now)
-    with transaction.atomic():
-        attempt, entry = _lock_open_entry(attempt, position, now, choice_id)
-        instant_feedback = attempt.mode != AttemptMode.EXAM
-        if instant_feedback and entry.is_answered:
-            raise AlreadyAnswered(entry)
-        seconds = entry.seconds_spent + (_visit_seconds(attempt, now) if attempt.current_position == position else 0)
-        AnswerEvent.objects.create(
-            entry=entry, kind=EventKind.ANSWER, from_choice_id=entry.selected_choice_id,
-            to_choice_id=choice_id, at=now, seconds_on_question=seconds,
-        )
-        entry.selected_choice_id, entry.answered_at = choice_id, now
-        fields = ["selected_choice_id", "answered_at"]
-        if instant_feedback:
-            entry.is_correct = choice_id == entry.version.correct_choice_id
-            fields.append("is_correct")
-            _schedule_after_practice_answer(attempt, entry, now)
-        entry.save(update_fields=fields)
+    attempt, entry = _lock_open_entry(attempt, position, now, user=user, choice_id=choice_id)
+    instant_feedback = attempt.mode != AttemptMode.EXAM
+    if instant_feedback and entry.is_answered:
+        raise AlreadyAnswered(entry)
+    seconds = entry.seconds_spent + (_visit_seconds(attempt, now) if attempt.current_position == position else 0)
+    AnswerEvent.objects.create(
+        entry=entry, kind=EventKind.ANSWER, from_choice_id=entry.selected_choice_id,
+        to_choice_id=choice_id, at=now, seconds_on_question=seconds,
+    )
+    entry.selected_choice_id, entry.answered_at = choice_id, now
+    fields = ["selected_choice_id", "answered_at"]
+    if instant_feedback:
+        entry.is_correct = choice_id == entry.version.correct_choice_id
+        fields.append("is_correct")
+        _schedule_after_practice_answer(attempt, entry, now)
+    entry.save(update_fields=fields)
     return entry
 
 
@@ -338,31 +393,27 @@ def _schedule_after_practice_answer(attempt: Attempt, entry: Response, now: date
         spaced.record_misses(user_id=attempt.user_id, misses=[(question_id, entry.pk)], now=now)
 
 
-def set_flag(*, attempt: Attempt, position: int, flagged: bool, now: datetime | None = None) -> Response:
+@_finalise_when_closed
+def set_flag(*, attempt: Attempt | int, position: int, flagged: bool, now: datetime, user=None) -> Response:
     """Flag or unflag a position for review before submission."""
-    now = now or timezone.now()
-    finalise_if_overdue(attempt, now=now)
-    with transaction.atomic():
-        _, entry = _lock_open_entry(attempt, position, now)
-        if entry.flagged != flagged:
-            entry.flagged = flagged
-            entry.save(update_fields=["flagged"])
-            AnswerEvent.objects.create(entry=entry, kind=EventKind.FLAG, flagged=flagged, at=now,
-                                       from_choice_id=entry.selected_choice_id,
-                                       to_choice_id=entry.selected_choice_id)
+    _, entry = _lock_open_entry(attempt, position, now, user=user)
+    if entry.flagged != flagged:
+        entry.flagged = flagged
+        entry.save(update_fields=["flagged"])
+        AnswerEvent.objects.create(entry=entry, kind=EventKind.FLAG, flagged=flagged, at=now,
+                                   from_choice_id=entry.selected_choice_id,
+                                   to_choice_id=entry.selected_choice_id)
     return entry
 
 
-def set_struck(*, attempt: Attempt, position: int, choice_id: int, struck: bool,
-               now: datetime | None = None) -> Response:
+@_finalise_when_closed
+def set_struck(*, attempt: Attempt | int, position: int, choice_id: int, struck: bool, now: datetime,
+               user=None) -> Response:
     """Strike out (or restore) an option the candidate has ruled out; a visual aid only."""
-    now = now or timezone.now()
-    finalise_if_overdue(attempt, now=now)
-    with transaction.atomic():
-        _, entry = _lock_open_entry(attempt, position, now, choice_id)
-        ids = set(entry.struck_choice_ids) - {choice_id} | ({choice_id} if struck else set())
-        entry.struck_choice_ids = [i for i in entry.choice_order if i in ids]
-        entry.save(update_fields=["struck_choice_ids"])
+    _, entry = _lock_open_entry(attempt, position, now, user=user, choice_id=choice_id)
+    ids = set(entry.struck_choice_ids) - {choice_id} | ({choice_id} if struck else set())
+    entry.struck_choice_ids = [i for i in entry.choice_order if i in ids]
+    entry.save(update_fields=["struck_choice_ids"])
     return entry
 
 

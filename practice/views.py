@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseNotFound
+from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -53,20 +53,6 @@ def _closed(request, attempt: Attempt):
         response["HX-Redirect"] = url
         return response
     return render(request, "practice/error.html", {"message": message, "next_url": url}, status=409)
-
-
-def attempt_view(view):
-    """Resolve the owned attempt; POSTs to a finished attempt get a clear 409."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, attempt_id, *args, **kwargs):
-        attempt = _owned_attempt(request, attempt_id)
-        if request.method == "POST" and attempt.is_finished:
-            return _closed(request, attempt)
-        return view(request, attempt, *args, **kwargs)
-
-    return wrapper
 
 
 def _entry_or_404(attempt: Attempt, position: int) -> Response:
@@ -165,64 +151,78 @@ def question(request, attempt_id, position):
     return render(request, template, context)
 
 
-@require_POST
-@attempt_view
-def answer(request, attempt, position):
-    entry = _entry_or_404(attempt, position)
-    form = ChoiceForm(request.POST, choice_ids=entry.choice_order)
-    if not form.is_valid():
-        return _refuse(request, form.errors["choice"][0])
-    try:
-        entry = services.record_answer(attempt=attempt, position=position, choice_id=form.cleaned_data["choice"])
-    except services.AttemptClosed:
-        return _closed(request, attempt)
-    except services.AlreadyAnswered:
-        return _refuse(request, "You have already answered this question; its feedback is below.", status=409)
-    if attempt.mode != AttemptMode.EXAM:
-        if not request.htmx:
-            return redirect("practice:question", attempt.pk, position)
-        context = _question_context(request, attempt, entry)
-        return trigger_client_event(render(request, "practice/_question.html", context), "answer-saved")
-    if not request.htmx:
-        messages.success(request, f"Answer to question {position} saved.")
-        return redirect("practice:question", attempt.pk, position)
-    context = _question_context(request, attempt, entry, saved="answer")
-    response = render(request, "practice/_saved.html", context)
-    return trigger_client_event(response, "answer-saved")
+def locked_write(view):
+    """For the autosave endpoints: the service reads the candidate's attempt and entry once, under
+    the lock; here its refusals become a 404 (not theirs, no such position), 409 (closed) or 400."""
+
+    @wraps(view)
+    @require_POST
+    @login_required
+    def wrapper(request, attempt_id, position):
+        try:
+            return view(request, attempt_id, position)
+        except (Attempt.DoesNotExist, Response.DoesNotExist):
+            raise Http404("No such question in your attempts.") from None
+        except services.AttemptClosed as closed:
+            return _closed(request, closed.args[0])
+        except services.InvalidChoice:
+            return _refuse(request, "That option does not belong to this question.")
+
+    return wrapper
 
 
-@require_POST
-@attempt_view
-def flag(request, attempt, position):
-    _entry_or_404(attempt, position)
-    form = FlagForm(request.POST)
-    if not form.is_valid():
-        return _refuse(request, form.errors["flagged"][0])
-    try:
-        entry = services.set_flag(attempt=attempt, position=position, flagged=form.cleaned_data["flagged"])
-    except services.AttemptClosed:
-        return _closed(request, attempt)
-    if not request.htmx:
-        return redirect("practice:question", attempt.pk, position)
-    context = _question_context(request, attempt, entry, saved="flag")
+def _saved(request, entry: Response, saved: str):
+    """The autosave answer: the saved message and only the navigator cell and counts that changed."""
+    attempt = entry.attempt
+    context = {"attempt": attempt, "entry": entry, "saved": saved, "cell": selectors.nav_cell(attempt, entry),
+               "progress": selectors.progress_counts(attempt), "total": attempt.question_count}
     return trigger_client_event(render(request, "practice/_saved.html", context), "answer-saved")
 
 
-@require_POST
-@attempt_view
-def strike(request, attempt, position):
-    entry = _entry_or_404(attempt, position)
-    form = StrikeForm(request.POST, choice_ids=entry.choice_order)
+@locked_write
+def answer(request, attempt_id, position):
+    form = ChoiceForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, form.errors["choice"][0])
+    try:
+        entry = services.record_answer(attempt=attempt_id, user=request.user, position=position,
+                                       choice_id=form.cleaned_data["choice"])
+    except services.AlreadyAnswered:
+        return _refuse(request, "You have already answered this question; its feedback is below.", status=409)
+    attempt = entry.attempt
+    if not request.htmx:
+        if attempt.mode == AttemptMode.EXAM:
+            messages.success(request, f"Answer to question {position} saved.")
+        return redirect("practice:question", attempt.pk, position)
+    if attempt.mode != AttemptMode.EXAM:
+        context = _question_context(request, attempt, entry)
+        return trigger_client_event(render(request, "practice/_question.html", context), "answer-saved")
+    return _saved(request, entry, "answer")
+
+
+@locked_write
+def flag(request, attempt_id, position):
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, form.errors["flagged"][0])
+    entry = services.set_flag(attempt=attempt_id, user=request.user, position=position,
+                              flagged=form.cleaned_data["flagged"])
+    if not request.htmx:
+        return redirect("practice:question", entry.attempt.pk, position)
+    return _saved(request, entry, "flag")
+
+
+@locked_write
+def strike(request, attempt_id, position):
+    form = StrikeForm(request.POST)
     if not form.is_valid():
         return _refuse(request, next(iter(form.errors.values()))[0])
-    try:
-        entry = services.set_struck(attempt=attempt, position=position, choice_id=form.cleaned_data["choice"],
-                                    struck=form.cleaned_data["struck"])
-    except services.AttemptClosed:
-        return _closed(request, attempt)
+    entry = services.set_struck(attempt=attempt_id, user=request.user, position=position,
+                                choice_id=form.cleaned_data["choice"], struck=form.cleaned_data["struck"])
     if not request.htmx:
-        return redirect("practice:question", attempt.pk, position)
-    return render(request, "practice/_options.html", _question_context(request, attempt, entry))
+        return redirect("practice:question", entry.attempt.pk, position)
+    context = {"attempt": entry.attempt, "entry": entry, "choices": selectors.exam_choices(entry)}
+    return render(request, "practice/_options.html", context)
 
 
 @login_required

@@ -78,14 +78,14 @@ class ConceptAdmin(admin.ModelAdmin):
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
     inlines = [ChoiceInline]
-    list_display = ["key", "short_stem", "domain", "difficulty", "status", "preview_link"]
+    list_display = ["key", "short_stem", "domain", "pattern", "difficulty", "status", "preview_link"]
     list_filter = ["domain", "concepts", "status", "difficulty"]
-    search_fields = ["key", "stem", "choices__text"]
+    search_fields = ["key", "stem", "choices__text", "pattern"]
     autocomplete_fields = ["concepts"]
     list_select_related = ["domain"]
     actions = ["publish", "retire"]
     fieldsets = [
-        (None, {"fields": ["key", "domain", "concepts", "stem"]}),
+        (None, {"fields": ["key", "domain", "concepts", "pattern", "stem"]}),
         ("After the attempt", {"fields": ["explanation", "reference"]}),
         ("Status", {"fields": ["difficulty", "status"]}),
     ]

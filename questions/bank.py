@@ -72,6 +72,7 @@ def load_question(item: dict, domains: dict[int, Domain], concepts: dict[str, Co
             "difficulty": item.get("difficulty", "medium"),
             "status": item.get("status", QuestionStatus.PUBLISHED),
             "reference": item.get("reference", ""),
+            "pattern": item.get("pattern", ""),
         },
     )
     wanted_concepts = {concepts[slug].pk for slug in item.get("concepts", [])}

@@ -66,6 +66,10 @@ class Question(models.Model):
     difficulty = models.CharField(max_length=10, choices=Difficulty, default=Difficulty.MEDIUM)
     status = models.CharField(max_length=10, choices=QuestionStatus, default=QuestionStatus.DRAFT)
     reference = models.CharField(max_length=200, blank=True, help_text="POA Guide domain and section.")
+    pattern = models.SlugField(
+        max_length=60, blank=True,
+        help_text="The item's archetype (e.g. say-do-gap); a mock holds at most one item of each.",
+    )
     current_version = models.ForeignKey(
         "QuestionVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

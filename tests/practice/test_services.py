@@ -57,6 +57,39 @@ def test_start_exam_prefers_unseen_questions(user, small_blueprint, rng):
     assert seen | again == {q.pk for q in bank}
 
 
+def _patterns(attempt) -> list[str]:
+    return list(attempt.entries.values_list("version__question__pattern", flat=True))
+
+
+def test_start_exam_never_repeats_an_archetype_when_the_pool_allows(user, mock_blueprint, rng):
+    # Each domain has exactly as many patterns of its own as it needs, plus three spares that repeat
+    # a pattern of the next domain: a draw blind to patterns would almost always repeat one.
+    needed = {1: 6, 2: 9, 3: 9, 4: 9, 5: 9, 6: 9, 7: 9}
+    bank = fill_bank({number: n + 3 for number, n in needed.items()})
+    for number, questions in bank.items():
+        following = number % 7 + 1
+        for index, question in enumerate(questions):
+            own = index < needed[number]
+            question.pattern = f"d{number}-{index}" if own else f"d{following}-{index - needed[number]}"
+            question.save(update_fields=["pattern"])
+    for _ in range(5):
+        attempt, _ = services.start_exam(user=UserFactory(), blueprint=mock_blueprint, now=T0, rng=rng)
+        patterns = _patterns(attempt)
+        assert len(patterns) == 60
+        assert len(set(patterns)) == 60
+
+
+def test_start_exam_repeats_an_archetype_only_when_it_must(user, small_blueprint, rng):
+    questions = fill_bank({2: 8})[2]
+    for index, question in enumerate(questions):  # four patterns, two questions each
+        question.pattern = f"pattern-{index % 4}"
+        question.save(update_fields=["pattern"])
+    attempt, _ = services.start_exam(user=user, blueprint=small_blueprint, now=T0, rng=rng)
+    patterns = _patterns(attempt)
+    assert len(patterns) == 6
+    assert len(set(patterns)) == 4  # every pattern before any repeat
+
+
 def test_start_exam_refuses_when_a_domain_is_short_and_creates_nothing(user, mock_blueprint):
     fill_bank({1: 6, 2: 9, 3: 9, 4: 9, 5: 4, 6: 9, 7: 9})
     with pytest.raises(services.CannotAssemble) as error:

@@ -107,9 +107,22 @@ def test_answer_with_htmx_returns_the_saved_fragment_and_event(logged_in, exam):
     response = logged_in.post(url("answer", exam, 2), {"choice": choice}, headers=HX)
     assert response.status_code == 200
     assert "Answer saved" in response.content.decode()
-    assert 'id="navigator"' in response.content.decode() and 'hx-swap-oob="true"' in response.content.decode()
+    html = response.content.decode()
+    # Only what changed goes back: this position's navigator cell and the summary, out of band.
+    assert 'id="navigator"' not in html
+    assert re.search(r'<li id="nav-2" hx-swap-oob="true"><a href="%s"\s+class="nav-item answered current"'
+                     % re.escape(url("question", exam, 2)), html)
+    assert len(re.findall(r"<li ", html)) == 1
+    assert re.search(r'<p id="nav-summary" class="muted" hx-swap-oob="true">1 of 6 answered · 0 flagged</p>', html)
     assert "answer-saved" in json.loads(response["HX-Trigger"])
     assert exam.entries.get(position=2).selected_choice_id == choice
+
+
+def test_navigator_links_are_the_question_urls(logged_in, exam):
+    html = logged_in.get(url("question", exam, 1)).content.decode()
+    links = re.findall(r'<li id="nav-(\d+)"><a href="([^"]+)"', html)
+    assert [int(p) for p, _ in links] == list(range(1, 7))
+    assert all(href == url("question", exam, int(p)) for p, href in links)
 
 
 def test_answer_without_javascript_posts_and_redirects(logged_in, exam):

@@ -9,7 +9,8 @@ from questions.checker import check_bank, check_question
 pytestmark = pytest.mark.django_db
 
 GOOD = {
-    "key": "x-1", "domain": 2, "reference": "POA Guide 5.2", "explanation": "Observe behaviour first.",
+    "key": "x-1", "domain": 2, "reference": "POA Guide 5.2 Cultivate Customer Intimacy; BABOK Guide 10.31 Observation",
+    "explanation": "Observe behaviour first.", "pattern": "method-fit-observation",
     "concepts": [("personas", 2)],
     "stem": ("A product owner at a regional insurer is told by sales that brokers want a new quoting screen. "
              "Usage logs show brokers abandon quotes at the vehicle details step, and support tickets mention "
@@ -52,6 +53,11 @@ def test_a_well_formed_question_has_no_problems():
         (variant(choices=GOOD["choices"][:3] + [{**GOOD["choices"][3], "rationale": " "}]), "option 4 has no rationale"),
         (variant(concepts=[("okrs", 4)]), "belongs to Domain 4"),
         (variant(explanation=""), "no explanation"),
+        (variant(pattern=""), "no pattern"),
+        (variant(reference="POA Guide 5.2 Cultivate Customer Intimacy: Personas"), "should start"),
+        (variant(reference="POA Guide 5.3 Engage the Whole Team"), "should start 'POA Guide 5.2"),
+        (variant(reference="POA Guide 5.2 Cultivate Customer Intimacy; BABOK Guide 10.31 Interviews"),
+         "not a BABOK technique of that number"),
     ],
 )
 def test_each_rule_reports_its_problem(item, problem):
@@ -71,9 +77,60 @@ def test_bank_rules_longest_answer_share_and_near_duplicates():
                       + GOOD["choices"][1:])
     items = [dict(longest, key=f"k{i}") for i in range(3)]
     report = check_bank(items)
-    assert any("longest option in 3 of 3" in p for p in report.bank_problems)
+    assert any("the key is the longest option in 100% of questions" in p for p in report.bank_problems)
     assert any("nearly the same as" in p for ps in report.problems.values() for p in ps)
-    assert any("Domain 2 has 3 questions; it needs 60" in p for p in report.bank_problems)
+    assert any("Domain 2 has 3 questions; it needs 100" in p for p in report.bank_problems)
+
+
+def test_cue_warnings_name_the_option_that_alone_carries_a_cue():
+    item = variant(choices=[{**GOOD["choices"][0], "text": "Watch several brokers at work because it shows behaviour"}]
+                   + GOOD["choices"][1:])
+    _, warnings = check_question(item)
+    assert "only option 1 carries reason clause (key)" in warnings
+
+
+def _bank(n: int, make) -> list[dict]:
+    """n distinct questions; `make(i)` returns the four option texts with the key first."""
+    items = []
+    for i in range(n):
+        texts = make(i)
+        stem = f"Scenario {i} about {' '.join(f'word{i}x{j}' for j in range(45))} happened. What next?"
+        items.append(variant(key=f"k{i}", stem=stem, pattern=f"p{i}", choices=[
+            {"text": t, "correct": n_ == 0, "rationale": "r"} for n_, t in enumerate(texts)]))
+    return items
+
+
+def test_bank_rules_catch_cues_that_single_out_the_key():
+    # Distractors carry absolutes and reason clauses that keys never do; keys are the longest.
+    items = _bank(40, lambda i: [f"Observe brokers quoting real policies at their desks, case {i}",
+                                 f"Always ask sales because they know, case {i}",
+                                 f"Never build before everyone agrees, case {i}",
+                                 f"Send all brokers a survey since it is quick, case {i}"])
+    problems = "\n".join(check_bank(items, whole_bank=False).bank_problems)
+    assert "absolute: 0% of keys but 100% of distractors" in problems
+    assert "reason clause: 0% of keys but 67% of distractors" in problems
+    assert "the key is the longest option in 100%" in problems
+    assert "'strike cues, then longest' finds the key in 100%" in problems
+    assert "'learned choices-only model (5-fold, grouped by item)' finds the key" in problems
+
+
+def test_a_bank_without_surface_cues_passes_the_cue_rules():
+    def options(i):
+        texts = [f"Observe brokers quoting policies, case {i}", f"Interview brokers about quoting, case {i}",
+                 f"Review quote logs with sales staff, case {i}", f"Prototype a new quote screen, case {i}"]
+        return texts[i % 4:] + texts[:i % 4]  # the key (first) moves round the four forms
+    report = check_bank(_bank(48, options), whole_bank=False)
+    assert not any("guesser" in p or "carry it" in p for p in report.bank_problems), report.bank_problems
+
+
+def test_bank_rules_on_patterns_and_retold_scenarios():
+    items = _bank(6, lambda i: [f"Option one {i}", f"Option two {i}", f"Option three {i}", f"Option four {i}"])
+    for item in items:
+        item["pattern"] = "say-do-gap"
+    items[5]["stem"] = items[4]["stem"].replace("Scenario 4", "Case four")
+    report = check_bank(items, whole_bank=False)
+    assert any("pattern 'say-do-gap' has 6 questions" in p for p in report.bank_problems)
+    assert any("tells the same scenario as k5" in p for p in report.problems["k4"])
 
 
 def test_the_shipped_bank_passes_the_checker(capsys):

@@ -1,26 +1,61 @@
+import json
+from pathlib import Path
+
+import yaml
 from django.core.management.base import BaseCommand, CommandError
 
-from questions.checker import check_bank, question_items
+from questions.bank import BANK_DIR, read_domains
+from questions.checker import check_bank, domain_2_concepts, fixture_items, question_items
 
 
 class Command(BaseCommand):
-    help = "Check every published question against the bank's item-writing rules; exit non-zero on a violation."
+    help = ("Check every published question against the bank's item-writing rules and surface-cue limits; "
+            "exit non-zero on a violation.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--quiet-warnings", action="store_true", help="Do not list clue-word warnings.")
+        parser.add_argument("--quiet-warnings", action="store_true", help="Do not list item-level warnings.")
+        parser.add_argument("--file", nargs="+", type=Path, metavar="YAML",
+                            help="Check these fixture files instead of the database (size rules skipped).")
+        parser.add_argument("--fixtures", action="store_true",
+                            help="Check the shipped fixture files as a whole bank instead of the database.")
+        parser.add_argument("--json", dest="json_path", type=Path, metavar="PATH", help="Also write the totals as JSON here.")
 
-    def handle(self, *args, quiet_warnings=False, **options):
-        report = check_bank(question_items())
+    def handle(self, *args, quiet_warnings=False, file=None, fixtures=False, json_path=None, **options):
+        domains = read_domains()
+        if file:
+            questions = [q for path in file for q in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
+            report = check_bank(fixture_items(questions, domains), whole_bank=False)
+        elif fixtures:
+            paths = sorted((BANK_DIR / "questions").glob("*.yaml"))
+            questions = [q for path in paths for q in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
+            d2 = [c["slug"] for d in domains if d["number"] == 2 for c in d.get("concepts", [])]
+            report = check_bank(fixture_items(questions, domains), domain_2_concepts=d2)
+        else:
+            report = check_bank(question_items(), domain_2_concepts=domain_2_concepts())
         for line in report.lines():
             if quiet_warnings and ": warning: " in line:
                 continue
             self.stdout.write(line)
-        totals = report.totals
-        self.stdout.write(f"\n{totals['questions']} published questions; per domain: {totals['per_domain']}")
-        self.stdout.write(f"Domain 2 questions per concept: {totals['domain_2_concepts']}")
-        self.stdout.write(f"Best answer is the longest option in {totals['longest_correct_share']:.0%} of questions.")
-        self.stdout.write(f"{totals['questions_with_problems']} question(s) with problems, "
-                          f"{len(report.bank_problems)} bank-level problem(s), {totals['warnings']} warning(s).")
+        self.write_totals(report.totals)
+        if json_path:
+            json_path.write_text(json.dumps(report.totals, indent=2, sort_keys=True), encoding="utf-8")
+        self.stdout.write(f"{report.totals['questions_with_problems']} question(s) with problems, "
+                          f"{len(report.bank_problems)} bank-level problem(s), {report.totals['warnings']} warning(s).")
         if not report.ok:
             raise CommandError("The bank breaks the item-writing rules listed above.")
         self.stdout.write(self.style.SUCCESS("The bank passes every rule."))
+
+    def write_totals(self, totals: dict) -> None:
+        self.stdout.write(f"\n{totals['questions']} published questions; per domain: {totals['per_domain']}")
+        self.stdout.write(f"Domain 2 questions per concept: {totals['domain_2_concepts']}")
+        self.stdout.write(f"{totals['patterns']} patterns; most used: {totals['most_used_patterns']}")
+        if "guesser_hit_rates" not in totals:
+            return
+        self.stdout.write(f"Key is the longest option in {totals['key_longest_share']:.0%} of questions, "
+                          f"the shortest in {totals['key_shortest_share']:.0%}.")
+        for cue, (keys, distractors) in totals["cue_gaps"].items():
+            self.stdout.write(f"  {cue}: {keys:.0%} of keys, {distractors:.0%} of distractors")
+        self.stdout.write("Surface-cue guessers (they never read the key; chance is 25%):")
+        for name, rate in totals["guesser_hit_rates"].items():
+            self.stdout.write(f"  {name}: {rate:.0%}")
+

@@ -1,0 +1,81 @@
+from pathlib import Path
+
+import yaml
+from django.core.management.base import BaseCommand, CommandError
+
+from questions import review
+from questions.bank import BANK_DIR, read_domains
+from questions.checker import fixture_items
+
+TARGETS = {"cue": ("at most", 0.40), "expert": ("at least", 0.90)}
+
+
+def bank_items(keys: set[str] | None = None) -> list[dict]:
+    paths = sorted((BANK_DIR / "questions").glob("*.yaml"))
+    questions = [q for path in paths for q in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
+    items = fixture_items(questions, read_domains())
+    return [item for item in items if keys is None or item["key"] in keys]
+
+
+class Command(BaseCommand):
+    help = ("Blind review of the shipped bank: write packets without keys for reviewers, "
+            "then score their picks (see the README's question-bank section).")
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        packets = sub.add_parser("packets", help="Write packets of stems and shuffled options, without keys.")
+        packets.add_argument("--out", type=Path, required=True)
+        packets.add_argument("--round", type=int, default=1, dest="round_")
+        packets.add_argument("--per-packet", type=int, default=45)
+        packets.add_argument("--keys", nargs="*", help="Only these items (a re-review of rewritten ones).")
+        scoring = sub.add_parser("score", help="Score reviewers' answer files against the keys.")
+        scoring.add_argument("--answers", type=Path, required=True,
+                             help="Folder with answers-cue-*.txt and answers-expert-*.txt.")
+        scoring.add_argument("--round", type=int, default=1, dest="round_")
+        scoring.add_argument("--report", type=Path, help="Write the Markdown report and the picks beside it.")
+
+    def handle(self, *args, action, round_, **options):
+        if action == "packets":
+            keys = set(options["keys"]) if options["keys"] else None
+            items = bank_items(keys)
+            paths = review.write_packets(items, options["out"], round_=round_, per_packet=options["per_packet"])
+            self.stdout.write(f"{len(items)} items in {len(paths)} packets under {options['out']}")
+            return
+        items = bank_items()
+        scores = {}
+        for kind in TARGETS:
+            answers = review.read_answers(sorted(options["answers"].glob(f"answers-{kind}-*.txt")))
+            if not answers:
+                raise CommandError(f"No answers-{kind}-*.txt in {options['answers']}.")
+            scores[kind] = review.score(items, answers, kind=kind, round_=round_)
+        report = render_report(scores, round_)
+        self.stdout.write(report)
+        if options["report"]:
+            options["report"].parent.mkdir(parents=True, exist_ok=True)
+            options["report"].write_text(report, encoding="utf-8")
+            for kind, result in scores.items():
+                picks = options["report"].parent / f"round-{round_}-{kind}-picks.tsv"
+                rows = [f"{key}\t{letter}\t{confidence}\t{'hit' if hit else 'miss'}"
+                        for key, (letter, confidence, hit) in sorted(result.picks.items())]
+                picks.write_text("key\tpick\tconfidence\tresult\n" + "\n".join(rows) + "\n", encoding="utf-8")
+
+
+def render_report(scores: dict, round_: int) -> str:
+    lines = [f"# Blind review, round {round_}", "", "| reviewer | items | hit rate | target | met |",
+             "|---|---|---|---|---|"]
+    for kind, result in scores.items():
+        word, target = TARGETS[kind]
+        met = result.hit_rate <= target if word == "at most" else result.hit_rate >= target
+        lines.append(f"| {kind} | {result.answered} | {result.hit_rate:.1%} | {word} {target:.0%} | "
+                     f"{'yes' if met else 'no'} |")
+    for kind, result in scores.items():
+        lines += ["", f"## {kind}: hit rate by stated confidence", ""]
+        for confidence in review.CONFIDENCE:
+            hits, n = result.by_confidence.get(confidence, [0, 0])
+            lines.append(f"- {confidence}: {hits}/{n}" + (f" ({hits / n:.0%})" if n else ""))
+    cue, expert = scores["cue"], scores["expert"]
+    lines += ["", "## To rewrite: the cue reader found the key with high confidence", "",
+              ", ".join(cue.keys(hit=True, confidence="high")) or "none",
+              "", "## To re-examine: the expert did not pick the key", "",
+              ", ".join(expert.keys(hit=False)) or "none", ""]
+    return "\n".join(lines)
