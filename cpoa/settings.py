@@ -141,9 +141,13 @@ WHITENOISE_MANIFEST_STRICT = False
 # (requests in flight when the clock reaches zero); later ones are refused.
 EXAM_GRACE_SECONDS = int(os.environ.get("EXAM_GRACE_SECONDS", "10"))
 
+# `make bench` only: serve /bench/limit/, the cheapest authenticated write the stack can do.
+BENCH_LIMIT_ENDPOINT = env_bool("CPOA_BENCH_LIMIT", False)
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load-balancer probes come over plain HTTP
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))

@@ -34,14 +34,6 @@ def nav_cell(attempt: Attempt, entry: Response) -> dict:
                      entry.is_correct)
 
 
-def progress_counts(attempt: Attempt) -> dict:
-    """How many positions are answered and flagged, in one aggregate query."""
-    return attempt.entries.aggregate(
-        answered=Count("pk", filter=Q(selected_choice_id__isnull=False)),
-        flagged=Count("pk", filter=Q(flagged=True)),
-    )
-
-
 def exam_choices(entry: Response) -> list[dict]:
     """The options in this candidate's order: id, letter and text only (no key, no rationale)."""
     struck = set(entry.struck_choice_ids)

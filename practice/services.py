@@ -327,17 +327,17 @@ def _lock_open_entry(attempt: Attempt | int, position: int, now: datetime, *, us
                      choice_id: int | None = None) -> tuple[Attempt, Response]:
     """Lock the open attempt; return it with the entry at `position`, checking `choice_id` if given.
 
-    The attempt and the entry are each read once, under the lock. `attempt` may be an id; with
-    `user`, another candidate's attempt is Attempt.DoesNotExist. A missing position is Response.DoesNotExist.
+    The attempt and the entry are read once, together, under the lock. `attempt` may be an id; another
+    candidate's attempt (with `user`) and a missing position are both Response.DoesNotExist.
     """
-    # Lock the attempt so a late answer cannot slip past submit_attempt() (PostgreSQL);
-    # SQLite's IMMEDIATE transactions serialise writers the same way.
-    owned = {"user": user} if user is not None else {}
-    locked = Attempt.objects.select_for_update().get(pk=getattr(attempt, "pk", attempt), **owned)
+    # One query reads the entry with its attempt and locks the attempt's row, so a late answer cannot
+    # slip past submit_attempt() (PostgreSQL); SQLite's IMMEDIATE transactions serialise writers the same way.
+    owned = {"attempt__user": user} if user is not None else {}
+    entry = (Response.objects.select_related("attempt").select_for_update(of=("attempt",))
+             .get(attempt_id=getattr(attempt, "pk", attempt), position=position, **owned))
+    locked = entry.attempt
     if not locked.is_open(now):
         raise AttemptClosed(locked)
-    entry = Response.objects.select_related("version").get(attempt=locked, position=position)
-    entry.attempt = locked
     if choice_id is not None and choice_id not in entry.choice_order:
         raise InvalidChoice(choice_id)
     return locked, entry

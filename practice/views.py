@@ -161,7 +161,7 @@ def locked_write(view):
     def wrapper(request, attempt_id, position):
         try:
             return view(request, attempt_id, position)
-        except (Attempt.DoesNotExist, Response.DoesNotExist):
+        except Response.DoesNotExist:
             raise Http404("No such question in your attempts.") from None
         except services.AttemptClosed as closed:
             return _closed(request, closed.args[0])
@@ -172,10 +172,10 @@ def locked_write(view):
 
 
 def _saved(request, entry: Response, saved: str):
-    """The autosave answer: the saved message and only the navigator cell and counts that changed."""
+    """The autosave answer: the saved message and only the navigator cell that changed (the page's
+    script recounts the summary line from the cells)."""
     attempt = entry.attempt
-    context = {"attempt": attempt, "entry": entry, "saved": saved, "cell": selectors.nav_cell(attempt, entry),
-               "progress": selectors.progress_counts(attempt), "total": attempt.question_count}
+    context = {"attempt": attempt, "entry": entry, "saved": saved, "cells": [selectors.nav_cell(attempt, entry)]}
     return trigger_client_event(render(request, "practice/_saved.html", context), "answer-saved")
 
 

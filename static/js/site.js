@@ -89,6 +89,15 @@
       var form = evt.detail.elt;
       if (evt.detail.successful && form && form.id) delete delays[form.id];
     });
+    // A save swaps in only its own navigator cell: recount the summary line from the cells.
+    document.body.addEventListener("htmx:oobAfterSwap", function () {
+      var summary = document.getElementById("nav-summary");
+      var cells = document.querySelectorAll("#navigator .nav-item");
+      if (!summary || !cells.length) return;
+      var answered = document.querySelectorAll("#navigator .nav-item.answered").length;
+      var flagged = document.querySelectorAll("#navigator .nav-item.flagged").length;
+      summary.textContent = answered + " of " + cells.length + " answered · " + flagged + " flagged";
+    });
     document.body.addEventListener("htmx:beforeSwap", function (evt) {
       // Let 4xx messages from the server be shown in place.
       if (evt.detail.xhr.status === 400 || evt.detail.xhr.status === 409) {
