@@ -195,17 +195,37 @@ def _train(examples: list[tuple[list[Counter], int]], epochs: int = 10, rate: fl
     return weights
 
 
-def learned_guesser_hit_rate(items: list[dict], folds: int = 5) -> float:
-    """Hit rate of the choices-only model on items it was not trained on (folds grouped by item)."""
+@dataclass
+class LearnedPick:
+    key: str
+    picked: int
+    confidence: float  # the model's probability for the option it picked
+    hit: bool
+
+
+def learned_guesser_picks(items: list[dict], folds: int = 5) -> list[LearnedPick]:
+    """The choices-only model's pick for each item, made by a model that never saw that item's key
+    (5 folds grouped by item)."""
     scored = [item for item in items if correct_index(item) is not None]
     if len(scored) < folds * 2:
-        return 0.0
+        return []
     fold_of = [int(hashlib.sha256(item["key"].encode()).hexdigest(), 16) % folds for item in scored]
     examples = [(_item_features(item), correct_index(item)) for item in scored]
-    hits = 0
+    picks = []
     for fold in range(folds):
         weights = _train([ex for ex, f in zip(examples, fold_of) if f != fold])
         for item, (feats, key), f in zip(scored, examples, fold_of):
-            if f == fold:
-                hits += _pick(item, lambda i: _score(weights, feats[i])) == key
-    return hits / len(scored)
+            if f != fold:
+                continue
+            scores = [_score(weights, fs) for fs in feats]
+            picked = _pick(item, lambda i: scores[i])
+            total = sum(math.exp(s - max(scores)) for s in scores)
+            picks.append(LearnedPick(item["key"], picked, math.exp(scores[picked] - max(scores)) / total,
+                                     picked == key))
+    return picks
+
+
+def learned_guesser_hit_rate(items: list[dict], folds: int = 5) -> float:
+    """Hit rate of the choices-only model on items it was not trained on (folds grouped by item)."""
+    picks = learned_guesser_picks(items, folds)
+    return sum(p.hit for p in picks) / len(picks) if picks else 0.0

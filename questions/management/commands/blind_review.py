@@ -45,9 +45,10 @@ class Command(BaseCommand):
         scores = {}
         for kind in TARGETS:
             answers = review.read_answers(sorted(options["answers"].glob(f"answers-{kind}-*.txt")))
-            if not answers:
-                raise CommandError(f"No answers-{kind}-*.txt in {options['answers']}.")
-            scores[kind] = review.score(items, answers, kind=kind, round_=round_)
+            if answers:
+                scores[kind] = review.score(items, answers, kind=kind, round_=round_)
+        if not scores:
+            raise CommandError(f"No answers-cue-*.txt or answers-expert-*.txt in {options['answers']}.")
         report = render_report(scores, round_)
         self.stdout.write(report)
         if options["report"]:
@@ -73,9 +74,11 @@ def render_report(scores: dict, round_: int) -> str:
         for confidence in review.CONFIDENCE:
             hits, n = result.by_confidence.get(confidence, [0, 0])
             lines.append(f"- {confidence}: {hits}/{n}" + (f" ({hits / n:.0%})" if n else ""))
-    cue, expert = scores["cue"], scores["expert"]
-    lines += ["", "## To rewrite: the cue reader found the key with high confidence", "",
-              ", ".join(cue.keys(hit=True, confidence="high")) or "none",
-              "", "## To re-examine: the expert did not pick the key", "",
-              ", ".join(expert.keys(hit=False)) or "none", ""]
+    if "cue" in scores:
+        lines += ["", "## To rewrite: the cue reader found the key with high confidence", "",
+                  ", ".join(scores["cue"].keys(hit=True, confidence="high")) or "none"]
+    if "expert" in scores:
+        lines += ["", "## To re-examine: the expert did not pick the key", "",
+                  ", ".join(scores["expert"].keys(hit=False)) or "none"]
+    lines.append("")
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from pathlib import Path
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 
+from questions import cues
 from questions.bank import BANK_DIR, read_domains
 from questions.checker import check_bank, domain_2_concepts, fixture_items, question_items
 
@@ -18,20 +19,28 @@ class Command(BaseCommand):
                             help="Check these fixture files instead of the database (size rules skipped).")
         parser.add_argument("--fixtures", action="store_true",
                             help="Check the shipped fixture files as a whole bank instead of the database.")
+        parser.add_argument("--guesser-hits", action="store_true",
+                            help="List the items the learned choices-only model finds without their key.")
         parser.add_argument("--json", dest="json_path", type=Path, metavar="PATH", help="Also write the totals as JSON here.")
 
-    def handle(self, *args, quiet_warnings=False, file=None, fixtures=False, json_path=None, **options):
+    def handle(self, *args, quiet_warnings=False, file=None, fixtures=False, json_path=None, guesser_hits=False,
+               **options):
         domains = read_domains()
         if file:
             questions = [q for path in file for q in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
-            report = check_bank(fixture_items(questions, domains), whole_bank=False)
+            items = fixture_items(questions, domains)
+            report = check_bank(items, whole_bank=False)
         elif fixtures:
             paths = sorted((BANK_DIR / "questions").glob("*.yaml"))
             questions = [q for path in paths for q in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
             d2 = [c["slug"] for d in domains if d["number"] == 2 for c in d.get("concepts", [])]
-            report = check_bank(fixture_items(questions, domains), domain_2_concepts=d2)
+            items = fixture_items(questions, domains)
+            report = check_bank(items, domain_2_concepts=d2)
         else:
-            report = check_bank(question_items(), domain_2_concepts=domain_2_concepts())
+            items = question_items()
+            report = check_bank(items, domain_2_concepts=domain_2_concepts())
+        if guesser_hits:
+            self.write_guesser_hits(items)
         for line in report.lines():
             if quiet_warnings and ": warning: " in line:
                 continue
@@ -44,6 +53,13 @@ class Command(BaseCommand):
         if not report.ok:
             raise CommandError("The bank breaks the item-writing rules listed above.")
         self.stdout.write(self.style.SUCCESS("The bank passes every rule."))
+
+    def write_guesser_hits(self, items: list[dict]) -> None:
+        texts = {item["key"]: item["choices"] for item in items}
+        for pick in sorted(cues.learned_guesser_picks(items), key=lambda p: -p.confidence):
+            if pick.hit:
+                self.stdout.write(f"{pick.key}: guessed without the key ({pick.confidence:.0%}): "
+                                  f"{texts[pick.key][pick.picked]['text']}")
 
     def write_totals(self, totals: dict) -> None:
         self.stdout.write(f"\n{totals['questions']} published questions; per domain: {totals['per_domain']}")
