@@ -2,13 +2,15 @@
 
 import functools
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Window
+from django.db.models.functions import Random, RowNumber
 from django.utils import timezone
 
 from questions.models import Concept, Domain, Question, QuestionVersion
@@ -26,6 +28,10 @@ from .models import (
     ReviewCard,
     TimeAllowance,
 )
+
+# Exam assembly draws this many candidates per slot of the largest domain: enough patterns to keep
+# archetypes apart, while a start never reads the whole bank.
+DRAW_PER_SLOT = 8
 
 # An untimed visit to one question counts for at most this long (a tab left open overnight).
 MAX_UNTIMED_VISIT = timedelta(minutes=10)
@@ -85,15 +91,20 @@ def blueprint_counts(blueprint: Blueprint) -> dict[Domain, int]:
     return {domains[n]: count for n, count in sorted(domain_counts(weights, blueprint.question_count).items())}
 
 
-def _pool(user, questions) -> list[tuple[int, int, int, bool, str]]:
-    """(question id, domain id, current version id, seen, pattern) for eligible questions, in one query."""
-    seen = Response.objects.filter(attempt__user=user, version__question_id=OuterRef("pk"))
-    return list(
-        questions.published()
-        .filter(current_version__isnull=False)
-        .annotate(seen=Exists(seen))
-        .values_list("pk", "domain_id", "current_version_id", "seen", "pattern")
-    )
+def _pool(user, questions, *, per_domain: int | None = None) -> list[tuple[int, int, int, bool, str]]:
+    """(question id, domain id, current version id, seen, pattern) for eligible questions, in one query.
+
+    With `per_domain`, the database returns at most that many per domain, unseen first and otherwise
+    at random, so a start reads a few hundred rows however large the bank grows.
+    """
+    # "Seen" as IN over the candidate's own answers: one uncorrelated subquery, not one per question.
+    seen = Q(pk__in=Response.objects.filter(attempt__user=user).values("version__question_id"))
+    rows = questions.published().filter(current_version__isnull=False).annotate(
+        seen=ExpressionWrapper(seen, output_field=BooleanField()))
+    if per_domain is not None:
+        rows = rows.annotate(draw=Window(RowNumber(), partition_by=[F("domain_id")],
+                                         order_by=[F("seen").asc(), Random().asc()])).filter(draw__lte=per_domain)
+    return list(rows.values_list("pk", "domain_id", "current_version_id", "seen", "pattern"))
 
 
 def _unseen_first(rows: list, rng: random.Random) -> list:
@@ -108,9 +119,11 @@ def _pick_to_blueprint(pool: list, counts: dict[Domain, int], rng: random.Random
     """Version ids filling each domain's count, unseen before seen, and no archetype (pattern) twice
     while the pool allows it: a bipartite matching of the blueprint's slots to patterns (Kuhn's
     augmenting paths), each slot trying its domain's patterns in unseen-first random order."""
-    options, shortages = [], []
+    options, shortages, by_domain = [], [], defaultdict(list)
+    for row in pool:
+        by_domain[row[1]].append(row)
     for domain, needed in counts.items():
-        rows = _unseen_first([r for r in pool if r[1] == domain.pk], rng)
+        rows = _unseen_first(by_domain[domain.pk], rng)
         if len(rows) < needed:
             shortages.append(Shortage(str(domain), len(rows), needed))
         by_pattern: dict = {}
@@ -174,14 +187,15 @@ def start_exam(*, user, blueprint: Blueprint, now: datetime | None = None,
     Returns (attempt, created). Raises CannotAssemble naming each domain the bank cannot fill.
     """
     now = now or timezone.now()
-    rng = rng or random.SystemRandom()
+    rng = rng or random.Random()  # seeded from the OS; SystemRandom is slow and order needs no secrecy
     existing = open_exam(user=user, blueprint=blueprint)
     if existing is not None:
         existing = finalise_if_overdue(existing, now=now)
         if not existing.is_finished:
             return existing, False
     counts = blueprint_counts(blueprint)
-    pool = _pool(user, Question.objects.filter(domain__in=[d.pk for d in counts]))
+    pool = _pool(user, Question.objects.filter(domain__in=[d.pk for d in counts]),
+                 per_domain=DRAW_PER_SLOT * max(counts.values()))
     picked, shortages = _pick_to_blueprint(pool, counts, rng)
     if shortages:
         raise CannotAssemble(
@@ -231,7 +245,7 @@ def start_practice(*, user, domains: list[Domain], concepts: list[Concept], coun
                    now: datetime | None = None, rng: random.Random | None = None) -> Attempt:
     """Assemble an untimed practice session; fewer questions than asked if that is all there is."""
     now = now or timezone.now()
-    rng = rng or random.SystemRandom()
+    rng = rng or random.Random()  # seeded from the OS; SystemRandom is slow and order needs no secrecy
     if not domains and not concepts:
         raise CannotAssemble("Pick at least one domain or concept to practise.")
     scope = Q(domain__in=domains) | Q(concepts__in=concepts)
@@ -261,7 +275,7 @@ def start_due_review(*, user, now: datetime | None = None, limit: int = 30,
                      rng: random.Random | None = None) -> Attempt:
     """Assemble a review session of the candidate's due cards (their questions' current versions)."""
     now = now or timezone.now()
-    rng = rng or random.SystemRandom()
+    rng = rng or random.Random()  # seeded from the OS; SystemRandom is slow and order needs no secrecy
     version_ids = list(
         ReviewCard.objects.filter(user=user, due__lte=now, question__current_version__isnull=False)
         .exclude(question__status="retired")

@@ -45,7 +45,8 @@ def record_misses(*, user_id: int, misses: Iterable[tuple[int, int | None]], now
     new_cards, logs = [], []
     for question_id in misses:
         card = existing.get(question_id)
-        fsrs_card = Card.from_dict(card.fsrs_card) if card else Card()
+        # An explicit id: without one, fsrs stamps the clock and sleeps a millisecond per new card.
+        fsrs_card = Card.from_dict(card.fsrs_card) if card else Card(card_id=question_id)
         fsrs_card, _ = scheduler.review_card(fsrs_card, Rating.Again, review_datetime=now)
         due = _cap_before_exam(fsrs_card.due, profile, now)
         if card is None:

@@ -55,10 +55,6 @@ def _closed(request, attempt: Attempt):
     return render(request, "practice/error.html", {"message": message, "next_url": url}, status=409)
 
 
-def _entry_or_404(attempt: Attempt, position: int) -> Response:
-    return get_object_or_404(attempt.entries.select_related("version"), position=position)
-
-
 # --- Pages --------------------------------------------------------------------------------
 
 
@@ -140,11 +136,13 @@ def _question_context(request, attempt: Attempt, entry: Response, **extra) -> di
 @vary_on_headers("HX-Request")
 @login_required
 def question(request, attempt_id, position):
-    attempt = _owned_attempt(request, attempt_id)
+    # The entry, its attempt and its version in one query; another candidate's attempt is a 404.
+    entry = get_object_or_404(Response.objects.select_related("attempt__blueprint", "version"),
+                              attempt_id=attempt_id, attempt__user=request.user, position=position)
+    attempt = services.finalise_if_overdue(entry.attempt)
     if attempt.is_finished:
         messages.info(request, "This attempt has ended. Here are your results.")
         return redirect("practice:result", attempt.pk)
-    entry = _entry_or_404(attempt, position)
     services.enter_position(attempt=attempt, position=position)
     context = _question_context(request, attempt, entry)
     template = "practice/_question.html" if request.htmx else "practice/question.html"

@@ -17,6 +17,18 @@ CONFIDENCE = ("high", "medium", "low")
 ANSWER_LINE = re.compile(r"^\s*([a-z0-9-]+)\s+([A-D])\s+(high|medium|low)\b", re.IGNORECASE)
 
 INSTRUCTIONS = {
+    "options": """# Blind review: the four options alone
+
+You know nothing about product ownership, business analysis or agile practice, and you are shown
+only the four options of each item, not its scenario. Pick the option you think is the intended
+answer using any surface habit a test-wise candidate would: length, hedging, absolutes, tone, the
+"most professional" or most collaborative or most evidence-minded wording, the odd one out, the
+option most like the others, word choice. Read nothing but this file.
+
+Answer every item, one line each, in a file `{answers}`:
+`<item key> <letter> <high|medium|low>` where the last word is how sure the cues make you.
+Nothing else on the line.
+""",
     "cue": """# Blind review: test-taking cues only
 
 You know nothing about product ownership, business analysis or agile practice. Answer each item
@@ -49,22 +61,22 @@ def option_order(key: str, round_: int, count: int = 4) -> list[int]:
     return order
 
 
-def render_item(item: dict, round_: int) -> str:
+def render_item(item: dict, round_: int, *, stem: bool = True) -> str:
     order = option_order(item["key"], round_, len(item["choices"]))
-    lines = [f"## {item['key']}", "", item["stem"].strip(), ""]
+    lines = [f"## {item['key']}", ""] + ([item["stem"].strip(), ""] if stem else [])
     lines += [f"{LETTERS[n]}. {item['choices'][i]['text'].strip()}" for n, i in enumerate(order)]
     return "\n".join(lines) + "\n"
 
 
-def write_packets(items: list[dict], out: Path, *, round_: int, per_packet: int) -> list[Path]:
-    """Write packet-NN.md files (stems and options only) and the two reviewers' instructions."""
+def write_packets(items: list[dict], out: Path, *, round_: int, per_packet: int, stem: bool = True) -> list[Path]:
+    """Write packet-NN.md files (stems and options, or options alone) and the reviewers' instructions."""
     out.mkdir(parents=True, exist_ok=True)
     shuffled = sorted(items, key=lambda item: hashlib.sha256(f"{item['key']}:{round_}".encode()).hexdigest())
     paths = []
     for start in range(0, len(shuffled), per_packet):
         number = start // per_packet + 1
         path = out / f"packet-{number:02d}.md"
-        body = "\n".join(render_item(item, round_) for item in shuffled[start:start + per_packet])
+        body = "\n".join(render_item(item, round_, stem=stem) for item in shuffled[start:start + per_packet])
         path.write_text(f"# Packet {number:02d} (review round {round_})\n\n{body}", encoding="utf-8")
         paths.append(path)
     for kind, text in INSTRUCTIONS.items():

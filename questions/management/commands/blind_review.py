@@ -7,7 +7,9 @@ from questions import review
 from questions.bank import BANK_DIR, read_domains
 from questions.checker import fixture_items
 
-TARGETS = {"cue": ("at most", 0.40), "expert": ("at least", 0.90)}
+# "options": options alone, test-taking habits (ITEMS.md's measure); "cue": stem and options, test-taking
+# habits (reported: a reader who can reason cannot unlearn the field); "expert": stem and options.
+TARGETS = {"options": ("at most", 0.40), "cue": ("reported", None), "expert": ("at least", 0.90)}
 
 
 def bank_items(keys: set[str] | None = None) -> list[dict]:
@@ -28,9 +30,10 @@ class Command(BaseCommand):
         packets.add_argument("--round", type=int, default=1, dest="round_")
         packets.add_argument("--per-packet", type=int, default=45)
         packets.add_argument("--keys", nargs="*", help="Only these items (a re-review of rewritten ones).")
+        packets.add_argument("--options-only", action="store_true", help="Leave the stems out (the options reader).")
         scoring = sub.add_parser("score", help="Score reviewers' answer files against the keys.")
         scoring.add_argument("--answers", type=Path, required=True,
-                             help="Folder with answers-cue-*.txt and answers-expert-*.txt.")
+                             help="Folder with answers-options-*.txt, answers-cue-*.txt and answers-expert-*.txt.")
         scoring.add_argument("--round", type=int, default=1, dest="round_")
         scoring.add_argument("--report", type=Path, help="Write the Markdown report and the picks beside it.")
 
@@ -38,7 +41,8 @@ class Command(BaseCommand):
         if action == "packets":
             keys = set(options["keys"]) if options["keys"] else None
             items = bank_items(keys)
-            paths = review.write_packets(items, options["out"], round_=round_, per_packet=options["per_packet"])
+            paths = review.write_packets(items, options["out"], round_=round_, per_packet=options["per_packet"],
+                                         stem=not options["options_only"])
             self.stdout.write(f"{len(items)} items in {len(paths)} packets under {options['out']}")
             return
         items = bank_items()
@@ -48,7 +52,7 @@ class Command(BaseCommand):
             if answers:
                 scores[kind] = review.score(items, answers, kind=kind, round_=round_)
         if not scores:
-            raise CommandError(f"No answers-cue-*.txt or answers-expert-*.txt in {options['answers']}.")
+            raise CommandError(f"No answers-options-, -cue- or -expert-*.txt in {options['answers']}.")
         report = render_report(scores, round_)
         self.stdout.write(report)
         if options["report"]:
@@ -66,6 +70,9 @@ def render_report(scores: dict, round_: int) -> str:
              "|---|---|---|---|---|"]
     for kind, result in scores.items():
         word, target = TARGETS[kind]
+        if target is None:
+            lines.append(f"| {kind} | {result.answered} | {result.hit_rate:.1%} | reported | |")
+            continue
         met = result.hit_rate <= target if word == "at most" else result.hit_rate >= target
         lines.append(f"| {kind} | {result.answered} | {result.hit_rate:.1%} | {word} {target:.0%} | "
                      f"{'yes' if met else 'no'} |")
@@ -74,9 +81,10 @@ def render_report(scores: dict, round_: int) -> str:
         for confidence in review.CONFIDENCE:
             hits, n = result.by_confidence.get(confidence, [0, 0])
             lines.append(f"- {confidence}: {hits}/{n}" + (f" ({hits / n:.0%})" if n else ""))
-    if "cue" in scores:
-        lines += ["", "## To rewrite: the cue reader found the key with high confidence", "",
-                  ", ".join(scores["cue"].keys(hit=True, confidence="high")) or "none"]
+    for kind in ("options", "cue"):
+        if kind in scores:
+            lines += ["", f"## To rewrite: the {kind} reader found the key with high confidence", "",
+                      ", ".join(scores[kind].keys(hit=True, confidence="high")) or "none"]
     if "expert" in scores:
         lines += ["", "## To re-examine: the expert did not pick the key", "",
                   ", ".join(scores["expert"].keys(hit=False)) or "none"]
