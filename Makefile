@@ -27,7 +27,11 @@ browser-deps:
 test: install browser-deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Load benchmark on a production-like stack (gunicorn, debug off); not part of `make test`.
+# SQLite by default; DATABASE_URL=postgres://... benchmarks PostgreSQL. Writes bench/results/.
 bench: install
+	$(VENV)/bin/pip install --quiet -e '.[bench]'
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q wrk; }
 	$(PY) -m bench.run
 
 clean:
