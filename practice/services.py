@@ -326,11 +326,12 @@ def enter_position(*, attempt: Attempt, position: int, now: datetime | None = No
     now = now or timezone.now()
     if attempt.is_finished or attempt.current_position == position:
         return
-    if attempt.current_position is not None:
-        Response.objects.filter(attempt=attempt, position=attempt.current_position).update(
-            seconds_spent=F("seconds_spent") + _visit_seconds(attempt, now)
-        )
-    Attempt.objects.filter(pk=attempt.pk).update(current_position=position, position_entered_at=now)
+    with transaction.atomic():  # both updates in one commit: one WAL flush per page view
+        if attempt.current_position is not None:
+            Response.objects.filter(attempt=attempt, position=attempt.current_position).update(
+                seconds_spent=F("seconds_spent") + _visit_seconds(attempt, now)
+            )
+        Attempt.objects.filter(pk=attempt.pk).update(current_position=position, position_entered_at=now)
     attempt.current_position, attempt.position_entered_at = position, now
 
 

@@ -36,6 +36,8 @@ def test_full_mock_exam_in_the_browser(page, live_server, bank, assert_accessibl
     expect(page.locator("#save-status")).to_contain_text("Answer saved")
     expect(page.locator("#save-status")).not_to_contain_text(re.compile("correct", re.I))
     expect(page.locator("#navigator a").first).to_have_class(re.compile("answered"))
+    # The save returned only its own cell; the page recounts the summary line from the cells.
+    expect(page.locator("#nav-summary")).to_have_text("1 of 60 answered · 0 flagged")
 
     # Change the answer with the arrow key, then flag the question.
     with page.expect_response("**/answer/"):
@@ -46,6 +48,7 @@ def test_full_mock_exam_in_the_browser(page, live_server, bank, assert_accessibl
         page.get_by_role("button", name="Flag for review").click()
     expect(page.locator("#save-status")).to_contain_text("Flagged for review")
     expect(page.get_by_role("button", name=re.compile("remove flag"))).to_be_visible()
+    expect(page.locator("#nav-summary")).to_have_text("1 of 60 answered · 1 flagged")
 
     # Strike out an option as a visual aid.
     page.get_by_role("button", name="Strike out option D").click()

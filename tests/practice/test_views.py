@@ -235,8 +235,9 @@ def test_query_budget_of_question_page_and_saves_does_not_grow_with_exam_length(
         logged_in, user, mock_blueprint, full_bank, django_assert_max_num_queries):
     attempt, _ = services.start_exam(user=user, blueprint=mock_blueprint)
     logged_in.get(url("question", attempt, 1))
-    # Budget: session, user, entry with its attempt and version, enter-position (2 updates), navigator.
-    with django_assert_max_num_queries(6):
+    # Budget: session, user, entry with its attempt and version, enter-position (2 updates in one
+    # transaction: a savepoint and its release under the test's own transaction), navigator.
+    with django_assert_max_num_queries(8):
         assert logged_in.get(url("question", attempt, 30)).status_code == 200
     choice = attempt.entries.get(position=30).choice_order[0]
     # Budget (was 12): session, user, savepoint, the entry with its attempt read once under the lock,
