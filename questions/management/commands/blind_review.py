@@ -12,10 +12,10 @@ from questions.checker import fixture_items
 TARGETS = {"options": ("at most", 0.40), "cue": ("reported", None), "expert": ("at least", 0.90)}
 
 
-def bank_items(keys: set[str] | None = None) -> list[dict]:
-    paths = sorted((BANK_DIR / "questions").glob("*.yaml"))
+def bank_items(keys: set[str] | None = None, bank_dir: Path = BANK_DIR) -> list[dict]:
+    paths = sorted((bank_dir / "questions").glob("*.yaml"))
     questions = [q for path in paths for q in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
-    items = fixture_items(questions, read_domains())
+    items = fixture_items(questions, read_domains(bank_dir))
     return [item for item in items if keys is None or item["key"] in keys]
 
 
@@ -36,6 +36,8 @@ class Command(BaseCommand):
                              help="Folder with answers-options-*.txt, answers-cue-*.txt and answers-expert-*.txt.")
         scoring.add_argument("--round", type=int, default=1, dest="round_")
         scoring.add_argument("--report", type=Path, help="Write the Markdown report and the picks beside it.")
+        scoring.add_argument("--bank", type=Path, default=BANK_DIR,
+                             help="The bank as the reviewers saw it (e.g. `git archive` of the packets' commit).")
 
     def handle(self, *args, action, round_, **options):
         if action == "packets":
@@ -45,7 +47,7 @@ class Command(BaseCommand):
                                          stem=not options["options_only"])
             self.stdout.write(f"{len(items)} items in {len(paths)} packets under {options['out']}")
             return
-        items = bank_items()
+        items = bank_items(bank_dir=options["bank"])
         scores = {}
         for kind in TARGETS:
             answers = review.read_answers(sorted(options["answers"].glob(f"answers-{kind}-*.txt")))
