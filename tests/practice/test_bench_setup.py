@@ -3,20 +3,10 @@
 import pytest
 from django.core.management import call_command
 
+from bench.profile import replay
 from practice.models import Attempt, AttemptStatus
 
 pytestmark = pytest.mark.django_db
-
-
-def replay(client, line: str):
-    method, path, cookie, csrf, body, htmx = line.split("\t")
-    for part in cookie.split("; "):
-        name, value = part.split("=", 1)
-        client.cookies[name] = value
-    headers = {"X-CSRFToken": csrf, **({"HX-Request": "true"} if htmx == "1" else {})}
-    if method == "GET":
-        return client.get(path, headers=headers)
-    return client.post(path, body, content_type="application/x-www-form-urlencoded", headers=headers)
 
 
 def test_bench_setup_writes_requests_the_site_serves(tmp_path, full_bank):

@@ -1,10 +1,9 @@
 from pathlib import Path
 
-import yaml
 from django.core.management.base import BaseCommand, CommandError
 
 from questions import review
-from questions.bank import BANK_DIR, read_domains
+from questions.bank import BANK_DIR, read_domains, read_questions
 from questions.checker import fixture_items
 
 # "options": options alone, test-taking habits (ITEMS.md's measure); "cue": stem and options, test-taking
@@ -13,9 +12,7 @@ TARGETS = {"options": ("at most", 0.40), "cue": ("reported", None), "expert": ("
 
 
 def bank_items(keys: set[str] | None = None, bank_dir: Path = BANK_DIR) -> list[dict]:
-    paths = sorted((bank_dir / "questions").glob("*.yaml"))
-    questions = [q for path in paths for q in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
-    items = fixture_items(questions, read_domains(bank_dir))
+    items = fixture_items(read_questions(bank_dir), read_domains(bank_dir))
     return [item for item in items if keys is None or item["key"] in keys]
 
 

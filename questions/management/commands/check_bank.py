@@ -5,7 +5,7 @@ import yaml
 from django.core.management.base import BaseCommand, CommandError
 
 from questions import cues
-from questions.bank import BANK_DIR, read_domains
+from questions.bank import read_domains, read_questions
 from questions.checker import check_bank, domain_2_concepts, fixture_items, question_items
 
 
@@ -31,8 +31,7 @@ class Command(BaseCommand):
             items = fixture_items(questions, domains)
             report = check_bank(items, whole_bank=False)
         elif fixtures:
-            paths = sorted((BANK_DIR / "questions").glob("*.yaml"))
-            questions = [q for path in paths for q in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
+            questions = read_questions()
             d2 = [c["slug"] for d in domains if d["number"] == 2 for c in d.get("concepts", [])]
             items = fixture_items(questions, domains)
             report = check_bank(items, domain_2_concepts=d2)
