@@ -3,6 +3,7 @@ from pathlib import Path
 
 import yaml
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from questions import cues
 from questions.bank import read_domains, read_questions
@@ -36,7 +37,11 @@ class Command(BaseCommand):
             items = fixture_items(questions, domains)
             report = check_bank(items, domain_2_concepts=d2)
         else:
-            items = question_items()
+            try:
+                items = question_items()
+            except DatabaseError as error:
+                raise CommandError(f"The database has no bank to check ({error}): run `migrate` and "
+                                   "`load_bank`, or check the fixture files with --fixtures.") from error
             report = check_bank(items, domain_2_concepts=domain_2_concepts())
         if guesser_hits:
             self.write_guesser_hits(items)
